@@ -1,0 +1,10 @@
+/** Jest runs the TypeScript sources directly; the e2e suite (test/e2e) needs `npm run build` first. */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+	},
+	testTimeout: 60_000,
+};

@@ -9,6 +9,7 @@ import {
 	ICredentialsHelper,
 	NodeHelpers,
 	Workflow,
+	createRunExecutionData,
 } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
@@ -207,14 +208,14 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		currentNodeExecutionIndex: 0,
 		restApiUrl: 'http://localhost/rest',
 		instanceBaseUrl: 'http://localhost/',
-		formBaseUrl: '',
-		formWaitingBaseUrl: '',
-		formTestBaseUrl: '',
-		webhookBaseUrl: '',
-		webhookWaitingBaseUrl: '',
-		webhookTestBaseUrl: '',
-		mcpBaseUrl: '',
-		mcpTestBaseUrl: '',
+		formBaseUrl: 'http://localhost:5678/form',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		formTestBaseUrl: 'http://localhost:5678/form-test',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		mcpBaseUrl: 'http://localhost:5678/mcp',
+		mcpTestBaseUrl: 'http://localhost:5678/mcp-test',
 		variables: {},
 		logAiEvent: () => {},
 		getRunExecutionData: async () => undefined,
@@ -224,22 +225,11 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const runExecutionData: IRunExecutionData = {
-		resultData: { runData: {} },
+	const runExecutionData: IRunExecutionData = createRunExecutionData({
 		executionData: {
-			contextData: {},
-			metadata: {},
-			nodeExecutionStack: [
-				{
-					node: nodes[0],
-					data: { main: [options.input ?? [{ json: {} }]] },
-					source: null,
-				},
-			],
-			waitingExecution: {},
-			waitingExecutionSource: null,
+			nodeExecutionStack: [{ node: nodes[0], data: { main: [options.input ?? [{ json: {} }]] }, source: null }],
 		},
-	} as IRunExecutionData;
+	});
 
 	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
 	if (options.cancelAfterMs !== undefined) setTimeout(() => execution.cancel(), options.cancelAfterMs);

@@ -135,6 +135,7 @@ const NETWORK_EXPLANATIONS: Record<string, string> = {
 	ERR_CANCELED: 'the request was cancelled',
 	EPIPE: 'the connection was closed',
 	EHOSTUNREACH: 'the host is unreachable',
+	ERR_BAD_RESPONSE: 'the response was cut off',
 };
 
 export function networkFailure(node: INode, ctx: FailureContext & { code: string }): NodeApiError {
@@ -145,11 +146,11 @@ export function networkFailure(node: INode, ctx: FailureContext & { code: string
 		ctx.call === 'download'
 			? 'The image was generated but could not be downloaded. Run Get Result again with the request ID to retry the download.'
 			: `Check the network and the Base URL of the 'Segmind API' credential.${ctx.requestId ? ` Request ID: ${ctx.requestId}.` : ''}${notResubmitted(ctx.call)}`;
-	return new NodeApiError(
-		node,
-		{ message, code: ctx.code },
-		{ message, description, itemIndex: ctx.itemIndex },
-	);
+	const error = new NodeApiError(node, { message, networkCode: ctx.code }, { message, description, itemIndex: ctx.itemIndex });
+	// NodeApiError swaps any message that names a known code (ECONNRESET…) for a generic
+	// sentence; ours says more (which host, which code), so it is set back.
+	error.message = message;
+	return error;
 }
 
 export function badResponse(node: INode, ctx: FailureContext, problem: string): NodeApiError {

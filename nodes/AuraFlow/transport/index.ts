@@ -44,7 +44,15 @@ interface RawResponse {
 
 const PAID_CALLS: CallKind[] = ['submit', 'sync'];
 const TRANSIENT_STATUSES = [429, 500, 502, 503, 504];
-const TRANSIENT_NETWORK_CODES = ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN'];
+const TRANSIENT_NETWORK_CODES = [
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ERR_BAD_RESPONSE', // body cut off mid-way
+];
 /** A refused connection means the request never reached a server: safe to send again even when paid. */
 const NEVER_DELIVERED_CODES = ['ECONNREFUSED'];
 const MAX_BACKOFF_MS = 30_000;

@@ -240,7 +240,10 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		run,
 		output: (nodeName) => runData[nodeName]?.[0]?.data?.main?.[0] ?? [],
 		error: (nodeName) => runData[nodeName]?.[0]?.error as never,
-		serialized: JSON.stringify(run),
+		// Error messages and stacks are not enumerable, so JSON alone would miss them.
+		serialized: JSON.stringify(run, (_key, value: unknown) =>
+			value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value,
+		),
 	};
 }
 

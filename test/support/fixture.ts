@@ -31,11 +31,19 @@ export function useEmulator(options: EmulatorOptions = { queuedMs: 30, processin
 	beforeEach(() => {
 		fixture.emulator.reset();
 		transcripts.length = 0;
+		// What n8n logs (its winston console transport) is part of the leak check, and kept
+		// out of the test output.
+		for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+			jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+				transcripts.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
+			});
+		}
 	});
 	afterEach(() => {
 		// Every test doubles as a leak check: the key is in no item, error or log n8n kept.
 		for (const transcript of transcripts) expect(transcript).not.toContain(API_KEY);
 		expect(fixture.emulator.stats.cdnRequestsWithApiKey).toBe(0);
+		jest.restoreAllMocks();
 	});
 	afterAll(async () => {
 		await fixture.emulator?.close();

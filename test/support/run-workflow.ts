@@ -31,6 +31,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'aura-flow-n8n-'));
+// n8n's own logger writes to a file the suites read back: the key must not be in it either.
+process.env.N8N_LOG_OUTPUT = 'file';
+process.env.N8N_LOG_LEVEL = 'debug';
+process.env.N8N_LOG_FILE_LOCATION = path.join(process.env.N8N_USER_FOLDER, 'n8n.log');
+export const N8N_LOG_FILE = process.env.N8N_LOG_FILE_LOCATION;
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-aura-flow';

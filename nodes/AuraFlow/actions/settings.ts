@@ -51,7 +51,7 @@ const NUMBER_SETTINGS: NumberSetting[] = [
 		max: 300,
 		precision: 2,
 		description:
-			'Checks start at the poll interval and then grow with the time already waited (a fifth of it) up to this cap, so a 79 s job costs about 20 status requests instead of 79. Set it equal to the poll interval for fixed polling.',
+			'Checks start at the poll interval and then grow with the time already waited (a fifth of it) up to this cap, so a 79 s job costs about 20 status requests instead of 79 and is noticed at most this late. Set it equal to the poll interval for fixed polling (on the Segmind Free plan, 5 requests/min, use 15 and 15).',
 		operations: ['generate', 'getResult'],
 	},
 	{

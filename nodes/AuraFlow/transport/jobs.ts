@@ -11,8 +11,9 @@ import { apiRequest } from './index';
  * Waiting: the API has no callback, so polling is the only signal. An Aura Flow
  * job takes about 79 s, and every status call counts against a 5 or 50 requests/min plan.
  * Adaptive polling starts at the poll interval and then waits a fifth of the time already
- * waited (capped), so a finished job is noticed at most ~20% (or the cap) late while a 79 s
- * job costs about 20 status calls instead of 79 at a fixed 1 s.
+ * waited, capped: a finished job is noticed late by at most a fifth of the time waited and
+ * never by more than the cap (10 s by default), while a 79 s job costs about 20 status calls
+ * instead of 79 at a fixed 1 s. The Free plan (5 requests/min) needs fixed 15 s polling.
  */
 
 export interface PollSettings {

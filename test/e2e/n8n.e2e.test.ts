@@ -271,4 +271,70 @@ describeE2e('real n8n 2.41 with the packed community node', () => {
 		expect(ok.map(paired)).toEqual([0, 2]);
 		for (const i of ok) expect(i.binary?.data).toMatchObject({ mimeType: 'image/png', fileExtension: 'png' });
 	});
+
+	test("n8n's editor API: node and credential types are served, and the credential Test tells a right key from a wrong one", async () => {
+		const logs: string[] = [];
+		const server = await h.start((line) => logs.push(line));
+		try {
+			const base = `http://127.0.0.1:${h.port}`;
+			const owner = { email: 'owner@example.com', firstName: 'E2e', lastName: 'Owner', password: 'E2e-owner-passw0rd' };
+			const setup = await fetch(`${base}/rest/owner/setup`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(owner),
+			});
+			expect(setup.status).toBe(200);
+			const login = await fetch(`${base}/rest/login`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+			});
+			expect(login.status).toBe(200);
+			const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+			expect(cookie).toMatch(/^n8n-auth=/);
+
+			// What the editor loads to draw the node panel: our node and credential are in it.
+			const nodeTypes = await (await fetch(`${base}/types/nodes.json`, { headers: { cookie } })).json();
+			const auraFlow = (nodeTypes as any[]).find((t) => t.name === NODE_TYPE);
+			expect(auraFlow).toBeDefined();
+			expect(auraFlow.properties.map((p: any) => p.name)).toEqual(expect.arrayContaining(['operation', 'prompt', 'imageOptions', 'requestId', 'options']));
+			const credentialTypes = await (await fetch(`${base}/types/credentials.json`, { headers: { cookie } })).json();
+			expect((credentialTypes as any[]).map((t) => t.name)).toContain(CREDENTIAL_TYPE);
+
+			// The Test button of the credential dialog: POST /rest/credentials/test.
+			const before = emulator.stats.requests.length;
+			const jobsBefore = emulator.stats.jobsSubmitted;
+			const testCredential = async (id: string, name: string, apiKey: string) => {
+				const res = await fetch(`${base}/rest/credentials/test`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', cookie },
+					body: JSON.stringify({ credentials: { id, name, type: CREDENTIAL_TYPE, data: { apiKey, baseUrl: emulator.baseUrl } } }),
+				});
+				expect(res.status).toBe(200);
+				return ((await res.json()) as any).data as { status: string; message: string };
+			};
+			const good = await testCredential(GOOD.id, GOOD.name, DEFAULT_API_KEY);
+			expect(good.status).toBe('OK');
+			const bad = await testCredential(BAD.id, BAD.name, BAD_KEY);
+			expect(bad.status).toBe('Error');
+			expect(bad.message).toMatch(/401/);
+			expect(bad.message).not.toContain(BAD_KEY);
+
+			// Only status probes reached Segmind, no job was submitted (no credits spent). n8n-core's
+			// httpRequestWithAuthentication resends a request once after a 401 (its credential
+			// refresh hook, meant for OAuth), so the bad key shows up as one or two 401s.
+			const probes = emulator.stats.requests.slice(before);
+			expect(probes.every((q) => q.method === 'GET' && /\/v2\/requests\/[^/]+\/status$/.test(q.path))).toBe(true);
+			expect(probes[0].status).toBe(404);
+			expect(probes.slice(1).length).toBeGreaterThanOrEqual(1);
+			expect(probes.slice(1).length).toBeLessThanOrEqual(2);
+			expect(probes.slice(1).every((q) => q.status === 401)).toBe(true);
+			expect(emulator.stats.jobsSubmitted).toBe(jobsBefore);
+		} finally {
+			await server.stop();
+		}
+		const text = logs.join('\n');
+		expect(text).not.toContain(BAD_KEY);
+		expect(text).not.toContain(DEFAULT_API_KEY);
+	});
 });

@@ -52,6 +52,9 @@ t=$SECONDS
 	cd "$DEST"
 	export PATH="$AURA_NODE24_DIR/bin:$PATH"
 	export npm_config_nodedir="$AURA_NODE24_DIR"
+	# Run from `npm test`/`npm run`, npm exports this repository's .npmrc (ignore-scripts=true)
+	# as npm_config_ignore_scripts, which would make the rebuild a silent no-op.
+	export npm_config_ignore_scripts=false
 	npm rebuild sqlite3 --no-audit --no-fund --loglevel=error
 ) >"$DEST/rebuild.log" 2>&1 || {
 	tail -n 30 "$DEST/rebuild.log" >&2

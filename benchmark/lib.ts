@@ -1,6 +1,7 @@
 /** Small helpers of the benchmark: robust statistics, image checks, the polling model, tables. */
 import { createHash } from 'crypto';
-import sharp from 'sharp';
+
+import { decodeImage, MAGIC } from '../test/support/images';
 
 // ---------- statistics ----------
 
@@ -56,12 +57,6 @@ export function rotate<T>(items: T[], r: number): T[] {
 
 // ---------- images ----------
 
-export const MAGIC: Record<string, (b: Buffer) => boolean> = {
-	webp: (b) => b.length >= 12 && b.toString('ascii', 0, 4) === 'RIFF' && b.toString('ascii', 8, 12) === 'WEBP',
-	jpg: (b) => b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
-	png: (b) => b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
-};
-
 /**
  * Throws unless the bytes are a real image of the asked format and size: magic bytes first,
  * then libvips (sharp) reads the header. Returns the sha256, so callers can compare outputs.
@@ -71,7 +66,7 @@ export async function checkImage(bytes: Buffer, format: 'webp' | 'jpg' | 'png', 
 	if (!MAGIC[format](bytes)) {
 		throw new Error(`${label}: not a ${format} file (first bytes ${bytes.subarray(0, 12).toString('hex')})`);
 	}
-	const meta = await sharp(bytes).metadata();
+	const meta = await decodeImage(bytes);
 	const expected = format === 'jpg' ? 'jpeg' : format;
 	if (meta.format !== expected || meta.width !== width || meta.height !== height) {
 		throw new Error(`${label}: decoded as ${meta.format} ${meta.width}×${meta.height}, expected ${expected} ${width}×${height}`);

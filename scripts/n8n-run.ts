@@ -119,11 +119,7 @@ async function editor() {
 	const password = process.env.AURA_OWNER_PASSWORD ?? `Aura-${randomBytes(6).toString('hex')}1`;
 	let login = '';
 	try {
-		const res = await fetch(`http://127.0.0.1:${h.port}/rest/owner/setup`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ email, firstName: 'Aura', lastName: 'Owner', password }),
-		});
+		const res = await h.setupOwner({ email, firstName: 'Aura', lastName: 'Owner', password });
 		login = res.ok
 			? `log in as ${email} / ${password}`
 			: `create the owner account in the browser (automatic setup answered ${res.status})`;

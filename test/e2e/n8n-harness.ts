@@ -332,6 +332,15 @@ export class N8nHarness {
 		return { url, child, stop: () => this.stopChild(child) };
 	}
 
+	/** Creates the instance owner over the REST API of a started n8n (the editor's first screen). */
+	setupOwner(owner: { email: string; password: string; firstName: string; lastName: string }): Promise<Response> {
+		return fetch(`http://127.0.0.1:${this.port}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(owner),
+		});
+	}
+
 	private stopChild(child: ChildProcess): Promise<void> {
 		return new Promise((res) => {
 			if (child.exitCode !== null || child.signalCode !== null) return res();

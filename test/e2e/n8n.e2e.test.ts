@@ -113,6 +113,15 @@ describeE2e('real n8n 2.41 with the packed community node', () => {
 		return runs[id];
 	}
 
+	/** Runs a workflow that must succeed, with the key printed nowhere. */
+	async function runOk(id: string): Promise<ExecuteResult> {
+		const r = await run(id);
+		expect(r.errorMessage).toBeUndefined();
+		expect(r.success).toBe(true);
+		expectNoSecret(r);
+		return r;
+	}
+
 	beforeAll(async () => {
 		if (!existsSync(join(REPO_ROOT, 'dist', 'nodes', 'AuraFlow', 'AuraFlow.node.js'))) {
 			throw new Error('dist/ is missing: run `npm run build` (npm test does) before the e2e suite');
@@ -170,10 +179,7 @@ describeE2e('real n8n 2.41 with the packed community node', () => {
 	});
 
 	test('examples/generate-and-save.json: n8n loads node + credential, generates and writes a 1024x1024 webp', async () => {
-		const r = await run('auraFlowGenerateAndSave');
-		expect(r.errorMessage).toBeUndefined();
-		expect(r.success).toBe(true);
-		expectNoSecret(r);
+		const r = await runOk('auraFlowGenerateAndSave');
 
 		const generated = nodeOutput(r.execution, 'Generate Image');
 		expect(generated).toHaveLength(1);
@@ -195,10 +201,7 @@ describeE2e('real n8n 2.41 with the packed community node', () => {
 	});
 
 	test('examples/submit-wait-fetch.json: submit → Wait → Get Status → Get Result → 768x768 png on disk', async () => {
-		const r = await run('auraFlowSubmitWaitFetch');
-		expect(r.errorMessage).toBeUndefined();
-		expect(r.success).toBe(true);
-		expectNoSecret(r);
+		const r = await runOk('auraFlowSubmitWaitFetch');
 
 		const submitted = nodeOutput(r.execution, 'Submit Job');
 		expect(submitted).toHaveLength(1);
@@ -220,10 +223,7 @@ describeE2e('real n8n 2.41 with the packed community node', () => {
 	});
 
 	test('examples/batch-prompts.json: Code node with 3 prompts → 3 different 768x512 jpgs', async () => {
-		const r = await run('auraFlowBatchPrompts');
-		expect(r.errorMessage).toBeUndefined();
-		expect(r.success).toBe(true);
-		expectNoSecret(r);
+		const r = await runOk('auraFlowBatchPrompts');
 
 		const generated = nodeOutput(r.execution, 'Generate Image');
 		expect(generated).toHaveLength(3);
@@ -253,10 +253,7 @@ describeE2e('real n8n 2.41 with the packed community node', () => {
 	});
 
 	test('onError "continueRegularOutput": the failed prompt becomes an item with json.error, the others succeed', async () => {
-		const r = await run('e2eContinueOnFail');
-		expect(r.errorMessage).toBeUndefined();
-		expect(r.success).toBe(true);
-		expectNoSecret(r);
+		const r = await runOk('e2eContinueOnFail');
 
 		const out = nodeOutput(r.execution, 'Generate Image');
 		expect(out).toHaveLength(3);
@@ -278,11 +275,7 @@ describeE2e('real n8n 2.41 with the packed community node', () => {
 		try {
 			const base = `http://127.0.0.1:${h.port}`;
 			const owner = { email: 'owner@example.com', firstName: 'E2e', lastName: 'Owner', password: 'E2e-owner-passw0rd' };
-			const setup = await fetch(`${base}/rest/owner/setup`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify(owner),
-			});
+			const setup = await h.setupOwner(owner);
 			expect(setup.status).toBe(200);
 			const login = await fetch(`${base}/rest/login`, {
 				method: 'POST',
@@ -330,6 +323,10 @@ describeE2e('real n8n 2.41 with the packed community node', () => {
 			expect(probes.slice(1).length).toBeLessThanOrEqual(2);
 			expect(probes.slice(1).every((q) => q.status === 401)).toBe(true);
 			expect(emulator.stats.jobsSubmitted).toBe(jobsBefore);
+		} catch (error) {
+			// n8n's own lines (already redacted) say why a REST call misbehaved.
+			console.log(`n8n start printed:\n${logs.slice(-60).join('\n')}`);
+			throw error;
 		} finally {
 			await server.stop();
 		}
